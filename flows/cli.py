@@ -1,0 +1,144 @@
+"""`yasp`: the command line for running the pipeline and looking after it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+
+from tasks.config import settings
+
+# Real account ids from the recorded 2019 sequence page, tracked by the offline demo.
+DEMO_ACCOUNT_IDS = (926048969, 143797060, 88397445)
+
+
+def _print_scan(summary) -> None:  # noqa: ANN001 (ScanSummary, imported lazily)
+    from tasks.scan.store import cursor_seq
+    from tasks.storage.mongo import database
+    from tasks.storage.schema import MATCHES, PLAYER_MATCHES, STAGE_SALT_WAIT
+
+    db = database()
+    print()
+    print(f"scan run ended: {summary.stopped_because or 'done'}")
+    print(f"  pages read         {summary.pages}")
+    print(f"  matches seen       {summary.matches}")
+    print(f"  matches kept       {sum(summary.kept.values())} ({summary.matches_new} new)")
+    for reason, count in sorted(summary.kept.items()):
+        print(f"    kept: {reason:<19}{count}")
+    print(f"  matches dropped    {sum(summary.dropped.values())}")
+    for reason, count in sorted(summary.dropped.items()):
+        print(f"    dropped: {reason:<16}{count}")
+    print(f"  cursor             {summary.cursor_from} -> {cursor_seq(db)}")
+    print(
+        f"  stored             {db[MATCHES].count_documents({})} matches, "
+        f"{db[PLAYER_MATCHES].count_documents({})} player rows, "
+        f"{db[MATCHES].count_documents({'stage': STAGE_SALT_WAIT})} waiting for a replay salt"
+    )
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """Run the scan offline over Valve's recorded pages, served on loopback."""
+    from standins.steam_webapi import SteamWebApiStandIn
+
+    with SteamWebApiStandIn() as standin:
+        os.environ.update(
+            YASP_STEAM_API_URL=standin.url,
+            YASP_STEAM_API_KEYS="offline-demo",
+            YASP_SCAN_PAGE_INTERVAL="0",
+        )
+        settings.cache_clear()
+        from flows.scan import sequence_scan
+        from tasks.players.tracking import player_track
+        from tasks.storage.mongo import database
+
+        db = database()
+        for account_id in DEMO_ACCOUNT_IDS:
+            player_track(db, account_id=account_id, permanent=True)
+        print(
+            f"offline demo: {len(standin.matches)} recorded matches served at {standin.url}, "
+            f"tracking {', '.join(map(str, DEMO_ACCOUNT_IDS))}; MongoDB at "
+            f"{settings().mongo_url or 'embedded server under ' + str(settings().home)}"
+        )
+        summary = sequence_scan(
+            max_pages=args.pages, start_seq=standin.seq_nums[0], stop_when_caught_up=True
+        )
+        _print_scan(summary)
+    return 0
+
+
+def command_scan(args: argparse.Namespace) -> int:
+    """Run one bounded scan against the configured Steam Web API."""
+    from flows.scan import sequence_scan
+
+    summary = sequence_scan(
+        max_pages=args.pages,
+        max_minutes=args.minutes,
+        start_seq=args.start_seq,
+        stop_when_caught_up=args.stop_when_caught_up,
+    )
+    _print_scan(summary)
+    return 0
+
+
+def command_track(args: argparse.Namespace) -> int:
+    """Mark players tracked by account id or steamid64."""
+    from tasks.players.ids import account_id_from
+    from tasks.players.tracking import player_track, player_untrack
+    from tasks.storage.mongo import database
+
+    try:
+        account_ids = [account_id_from(text) for text in args.ids]
+    except ValueError as error:
+        print(f"yasp track: {error}", file=sys.stderr)
+        return 2
+    db = database()
+    for account_id in account_ids:
+        if args.untrack:
+            player_untrack(db, account_id=account_id)
+        else:
+            player_track(db, account_id=account_id, permanent=args.permanent)
+    verb = "untracked" if args.untrack else ("tracked permanently" if args.permanent else "tracked")
+    print(f"{verb}: {', '.join(map(str, account_ids))}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every `yasp` command."""
+    root = argparse.ArgumentParser(prog="yasp", description="Dota 2 match-statistics pipeline")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help=command_demo.__doc__)
+    demo.add_argument("--pages", type=int, default=20, help="pages to read at most")
+    demo.set_defaults(handler=command_demo)
+
+    scan = commands.add_parser("scan", help=command_scan.__doc__)
+    scan.add_argument("--pages", type=int, default=50, help="pages to read at most")
+    scan.add_argument("--minutes", type=float, default=5.0, help="wall time at most")
+    scan.add_argument("--start-seq", type=int, help="first match_seq_num when no cursor exists")
+    scan.add_argument("--stop-when-caught-up", action="store_true")
+    scan.set_defaults(handler=command_scan)
+
+    track = commands.add_parser("track", help=command_track.__doc__)
+    track.add_argument("ids", nargs="+", help="account ids or steamid64s")
+    track.add_argument("--permanent", action="store_true", help="track regardless of visits")
+    track.add_argument("--untrack", action="store_true", help="end permanent tracking")
+    track.set_defaults(handler=command_track)
+    return root
+
+
+def prefect_defaults() -> None:
+    """Keep Prefect's local state beside yasp's, and send nothing anywhere."""
+    os.environ.setdefault("PREFECT_HOME", str(settings().home / "prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    prefect_defaults()
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

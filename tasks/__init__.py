@@ -1,0 +1,1 @@
+"""Retryable building blocks of the yasp pipeline and the clients they use."""

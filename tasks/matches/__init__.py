@@ -1,0 +1,1 @@
+"""Matches as yasp stores them: the match document and its per-player rows."""

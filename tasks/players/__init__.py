@@ -1,0 +1,1 @@
+"""Players: who is tracked, and how a Steam id maps to a Dota account id."""

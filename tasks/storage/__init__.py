@@ -1,0 +1,1 @@
+"""MongoDB storage: connection, the embedded default server and the collections' indexes."""
