@@ -37,6 +37,7 @@ def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's 
     return not isinstance(error, SteamApiError) or error.retryable
 
 
+# Retries default to 3 (10 s, 60 s, 300 s); `YASP_SCAN_PAGE_RETRY_DELAYS` changes them per run.
 @task(
     name="scan-page",
     task_run_name="scan-page-{start_seq}",
@@ -123,12 +124,14 @@ def sequence_scan(
         return summary
 
     _tracked.clear()
+    delays = config.scan_page_retry_delays
+    page_task = scan_page.with_options(retries=len(delays), retry_delay_seconds=delays)
     deadline = time.monotonic() + max_minutes * 60
     summary.cursor_from = summary.cursor_to = cursor_seq(db)
     try:
         while True:
             page_started = time.monotonic()
-            report = scan_page(summary.cursor_to)
+            report = page_task(summary.cursor_to)
             summary.add(report)
             if not report.cursor_moved:
                 summary.stopped_because = "the cursor was moved by another scan"

@@ -18,6 +18,10 @@ def _split_keys(value: object) -> list[str]:
     return list(value or [])
 
 
+def _split_floats(value: object) -> list[float]:
+    return [float(part) for part in _split_keys(value)]
+
+
 class Settings(BaseSettings):
     """Configuration shared by the flows, the CLI and the site."""
 
@@ -46,6 +50,9 @@ class Settings(BaseSettings):
     scan_page_interval: float = 5.0
     scan_caught_up_wait: float = 30.0
     scan_lease_seconds: float = 120.0
+    scan_page_retry_delays: Annotated[list[float], NoDecode, BeforeValidator(_split_floats)] = (
+        Field(default_factory=lambda: [10.0, 60.0, 300.0], description="seconds, one per retry")
+    )
     tracked_days: int = 7
     keep_league_matches: bool = True
 
