@@ -103,6 +103,36 @@ def command_track(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_history(args: argparse.Namespace) -> int:
+    """Backfill a player's past matches (resumes where a previous run stopped)."""
+    from flows.backfill import full_history
+    from tasks.players.ids import account_id_from
+
+    counts = full_history(account_id_from(args.id), page_size=args.page_size, restart=args.restart)
+    print(", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+    return 0
+
+
+def command_range(args: argparse.Namespace) -> int:
+    """Re-read a range of sequence numbers and insert the kept matches not stored yet."""
+    from flows.backfill import sequence_range_backfill
+
+    counts = sequence_range_backfill(args.from_seq, args.to_seq, restart=args.restart)
+    print(", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+    return 0
+
+
+def command_profiles(args: argparse.Namespace) -> int:
+    """Refresh players' names and avatars (all tracked players when no id is given)."""
+    from flows.backfill import profile_refresh
+    from tasks.players.ids import account_id_from
+
+    ids = [account_id_from(text) for text in args.ids] or None
+    counts = profile_refresh(ids)
+    print(f"profiles: {counts.get('updated', 0)} updated, {counts.get('missing', 0)} missing")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every `yasp` command."""
     root = argparse.ArgumentParser(prog="yasp", description="Dota 2 match-statistics pipeline")
@@ -124,6 +154,22 @@ def parser() -> argparse.ArgumentParser:
     track.add_argument("--permanent", action="store_true", help="track regardless of visits")
     track.add_argument("--untrack", action="store_true", help="end permanent tracking")
     track.set_defaults(handler=command_track)
+
+    history = commands.add_parser("history", help=command_history.__doc__)
+    history.add_argument("id", help="account id or steamid64")
+    history.add_argument("--page-size", type=int, default=100)
+    history.add_argument("--restart", action="store_true", help="start again from the newest")
+    history.set_defaults(handler=command_history)
+
+    seq_range = commands.add_parser("range", help=command_range.__doc__)
+    seq_range.add_argument("from_seq", type=int)
+    seq_range.add_argument("to_seq", type=int)
+    seq_range.add_argument("--restart", action="store_true")
+    seq_range.set_defaults(handler=command_range)
+
+    profiles = commands.add_parser("profiles", help=command_profiles.__doc__)
+    profiles.add_argument("ids", nargs="*", help="account ids or steamid64s")
+    profiles.set_defaults(handler=command_profiles)
     return root
 
 

@@ -33,3 +33,15 @@ def tracked_account_ids(db: Database, *, days: int, now: float | None = None) ->
         {"$or": [{"tracked_permanent": True}, {"last_visit": {"$gte": since}}]}, {"_id": 1}
     )
     return {doc["_id"] for doc in cursor}
+
+
+def tracked_flags_refresh(db: Database, *, days: int, now: float | None = None) -> dict[str, int]:
+    """Set `players.tracked` from the window and permanent flags; count who came and went."""
+    tracked = tracked_account_ids(db, days=days, now=now)
+    flagged = {doc["_id"] for doc in db[PLAYERS].find({"tracked": True}, {"_id": 1})}
+    added, removed = tracked - flagged, flagged - tracked
+    if added:
+        db[PLAYERS].update_many({"_id": {"$in": sorted(added)}}, {"$set": {"tracked": True}})
+    if removed:
+        db[PLAYERS].update_many({"_id": {"$in": sorted(removed)}}, {"$set": {"tracked": False}})
+    return {"tracked": len(tracked), "added": len(added), "removed": len(removed)}

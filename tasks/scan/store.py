@@ -25,7 +25,9 @@ class SaveResult:
     player_rows: int
 
 
-def matches_save(db: Database, kept: list[KeptMatch], *, now: float) -> SaveResult:
+def matches_save(
+    db: Database, kept: list[KeptMatch], *, now: float, stage: str = STAGE_SALT_WAIT
+) -> SaveResult:
     """Upsert kept matches and their player rows; a match already further along keeps its stage."""
     if not kept:
         return SaveResult(0, 0, 0)
@@ -35,7 +37,7 @@ def matches_save(db: Database, kept: list[KeptMatch], *, now: float) -> SaveResu
             {
                 "$set": item.match,
                 "$setOnInsert": {
-                    "stage": STAGE_SALT_WAIT,
+                    "stage": stage,
                     "kept_reason": item.reason,
                     "first_seen": now,
                 },

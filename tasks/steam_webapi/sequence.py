@@ -39,6 +39,14 @@ def sequence_page(api: SteamWebApi, start_seq: int, matches_requested: int) -> l
     return matches
 
 
+def match_by_seq(api: SteamWebApi, match_id: int, match_seq_num: int) -> Match | None:
+    """The full match data of one match, read as a one-match sequence page; None if absent."""
+    page = sequence_page(api, match_seq_num, 1)
+    if page and page[0]["match_id"] == match_id:
+        return page[0]
+    return None
+
+
 def _match_check(match: object, index: int, start_seq: int) -> None:
     where = f"sequence page at seq {start_seq}: match {index}"
     if not isinstance(match, dict):

@@ -9,6 +9,7 @@ Documents:
 - `parsed_matches`: `_id` = match_id; what the replay parse produced (OpenDota field
   names), with `version`, `source` and per-player entries keyed by `player_slot`.
 - `scanner`: `_id` = scanner name; the sequence cursor, its lease and running counts.
+- `backfills`: `_id` = a backfill's name; where it stopped, so a crashed run resumes.
 
 Times are unix epoch seconds (as Valve's `start_time`), never BSON dates: the embedded
 server returns a date written by `$set` as a string, which would break comparisons.
@@ -27,7 +28,9 @@ PLAYER_MATCHES = "player_matches"
 PLAYERS = "players"
 PARSED_MATCHES = "parsed_matches"
 SCANNER = "scanner"
+BACKFILLS = "backfills"
 
+STAGE_STORED = "stored"  # saved for the record, not queued for a replay (nobody tracked)
 STAGE_SALT_WAIT = "salt_wait"
 STAGE_PARSE_WAIT = "parse_wait"
 STAGE_PARSED = "parsed"
