@@ -58,6 +58,6 @@ def server_stop() -> None:
             _client.close()
             _client = None
         if _started is not None:
+            # No log line here: at interpreter exit the log streams may already be closed.
             _started.stop()
-            log.info("stopped embedded MongoDB at %s", _started.url)
             _started = None

@@ -1,0 +1,1 @@
+"""Accounts pages of the yasp site."""

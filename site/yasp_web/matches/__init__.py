@@ -1,0 +1,1 @@
+"""Matches pages of the yasp site."""

@@ -1,0 +1,66 @@
+"""Writes from the match pages: a player's request to parse a match."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+
+from tasks.storage.schema import MATCHES, PRIORITY_REQUESTED, STAGE_SALT_WAIT
+from yasp_web.mongo import mongo
+
+log = logging.getLogger(__name__)
+
+PARSE_REQUESTS = "parse_requests"
+
+
+class RateLimited(Exception):
+    """The requester has used up this hour's parse requests."""
+
+
+def parse_requests_recent(*, requester: str, now: datetime) -> int:
+    """How many parse requests `requester` made in the hour before `now`."""
+    since = now - timedelta(hours=1)
+    return mongo()[PARSE_REQUESTS].count_documents(
+        {"requester": requester, "requested_at": {"$gte": since}}
+    )
+
+
+def parse_request_create(*, match_id: int, requester: str, ip: str) -> bool:
+    """Record a request to parse `match_id` and queue the match first.
+
+    The match goes to priority 0; an unknown match is created waiting for its replay salt.
+    Returns whether a Prefect run was triggered. Raises RateLimited when over the hourly limit.
+    """
+    now = datetime.now(UTC)
+    if parse_requests_recent(requester=requester, now=now) >= settings.PARSE_REQUESTS_PER_HOUR:
+        raise RateLimited(requester)
+    mongo()[PARSE_REQUESTS].insert_one(
+        {"match_id": match_id, "requester": requester, "ip": ip, "requested_at": now}
+    )
+    mongo()[MATCHES].update_one(
+        {"_id": match_id},
+        {
+            "$set": {"priority": PRIORITY_REQUESTED, "requested_at": now},
+            "$setOnInsert": {"match_id": match_id, "stage": STAGE_SALT_WAIT, "created_at": now},
+        },
+        upsert=True,
+    )
+    return parse_run_trigger(match_id=match_id)
+
+
+def parse_run_trigger(*, match_id: int) -> bool:
+    """Start the configured Prefect deployment for `match_id`, when Prefect is configured."""
+    if not settings.PARSE_DEPLOYMENT or not os.environ.get("PREFECT_API_URL"):
+        return False
+    try:
+        from prefect.deployments import run_deployment
+
+        run_deployment(name=settings.PARSE_DEPLOYMENT, parameters={"match_id": match_id}, timeout=0)
+    except Exception as error:  # noqa: BLE001 - the request is recorded; the scan picks it up
+        log.warning("parse request for match %s: Prefect run not started: %s", match_id, error)
+        return False
+    log.info("parse request for match %s: started %s", match_id, settings.PARSE_DEPLOYMENT)
+    return True

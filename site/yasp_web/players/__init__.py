@@ -1,0 +1,1 @@
+"""Players pages of the yasp site."""

@@ -1,0 +1,1 @@
+"""Status pages of the yasp site."""
