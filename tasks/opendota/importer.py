@@ -12,8 +12,8 @@ from typing import Any
 from pymongo import ReplaceOne
 from pymongo.database import Database
 
-from tasks.opendota.documents import Imported, documents_from_json
 from tasks.matches.documents import player_rows
+from tasks.opendota.documents import Imported, documents_from_json
 from tasks.storage.schema import (
     MATCHES,
     PARSED_MATCHES,

@@ -1,0 +1,1 @@
+"""Replay-salt retrieval: the per-host retriever process and the clients the flows use."""

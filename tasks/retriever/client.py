@@ -1,0 +1,54 @@
+"""HTTP client of the retriever API, used by the salt flows."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import httpx
+
+
+@lru_cache(maxsize=1)
+def _http() -> httpx.Client:
+    # One pooled client per process: building one per call costs ~30 ms (TLS set-up).
+    return httpx.Client(trust_env=False)
+
+
+class RetryableSaltError(Exception):
+    """The salt could not be fetched now (timeout, retriever down); try again later."""
+
+
+class QuotaRefused(RetryableSaltError):
+    """The retriever refused the request: its host or accounts are out of quota."""
+
+
+def retriever_stats(url: str, timeout: float = 5.0) -> dict[str, Any] | None:
+    """The retriever's health and quota, or None when it does not answer."""
+    try:
+        response = _http().get(f"{url.rstrip('/')}/health", timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError):
+        return None
+
+
+def match_details_fetch(url: str, match_id: int, timeout: float) -> dict[str, Any]:
+    """Ask a retriever for a match's GC details; raises RetryableSaltError on passing failures."""
+    try:
+        response = _http().get(f"{url.rstrip('/')}/match/{match_id}", timeout=timeout)
+    except httpx.HTTPError as error:
+        raise RetryableSaltError(
+            f"retriever at {url} unreachable: {type(error).__name__}"
+        ) from error
+    if response.status_code == 200:
+        return response.json()
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    error = body.get("error", f"http_{response.status_code}")
+    if response.status_code == 429:
+        raise QuotaRefused(f"{error} ({body.get('scope')}) at {url}")
+    if response.status_code in (502, 503, 504, 500):
+        raise RetryableSaltError(f"{error} at {url}")
+    raise RuntimeError(f"retriever at {url} answered {response.status_code}: {error}")
