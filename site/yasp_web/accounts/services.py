@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from tasks.storage.schema import PLAYERS
+from tasks.players.tracking import player_track
 from yasp_web.mongo import mongo
 
 
-def player_visit_record(*, account_id: int, at: datetime | None = None) -> None:
-    """Mark the player as visiting now, which keeps their matches tracked."""
-    mongo()[PLAYERS].update_one(
-        {"_id": account_id},
-        {"$set": {"last_visit": at or datetime.now(UTC)}},
-        upsert=True,
-    )
+def player_visit_record(*, account_id: int, at: float | None = None) -> None:
+    """Mark the player as visiting now (unix time), which keeps their matches tracked."""
+    player_track(mongo(), account_id=account_id, now=at)
