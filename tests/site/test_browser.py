@@ -22,6 +22,9 @@ LAUNCH_ARGS = [
     "--disable-component-update", "--no-first-run",
 ]  # fmt: skip
 
+# CI installs chromium (.ci/system-packages), so there a missing browser is a failure.
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("chromium is not installed; .ci/system-packages should have installed it")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
 )
