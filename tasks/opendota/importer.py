@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ class ImportResult:
 def match_import(*, db: Database, body: dict[str, Any]) -> ImportResult:
     """Save the match, its player rows and its parsed data found in `body`; safe to repeat."""
     imported = documents_from_json(body)
-    now = datetime.now(UTC)
+    now = time.time()
     parsed_saved = _parsed_save(db=db, imported=imported, now=now)
     rows = 0
     if imported.match is not None:
@@ -63,7 +63,7 @@ def file_import(*, db: Database, path: Path) -> ImportResult:
     return match_import(db=db, body=body)
 
 
-def _match_save(*, db: Database, imported: Imported, now: datetime) -> int:
+def _match_save(*, db: Database, imported: Imported, now: float) -> int:
     match = dict(imported.match or {})
     match_id = imported.match_id
     match.pop("_id", None)
@@ -86,7 +86,7 @@ def _match_save(*, db: Database, imported: Imported, now: datetime) -> int:
     return len(rows)
 
 
-def _parsed_save(*, db: Database, imported: Imported, now: datetime) -> bool:
+def _parsed_save(*, db: Database, imported: Imported, now: float) -> bool:
     if imported.parsed is None:
         return False
     existing = db[PARSED_MATCHES].find_one({"_id": imported.match_id}, {"source": 1})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import time
 
 from pymongo import ASCENDING
 from pymongo.database import Database
@@ -11,9 +11,9 @@ from tasks.retriever.answers import OUTCOME_SALTED, SaltOutcome
 from tasks.storage.schema import MATCHES, STAGE_FAILED, STAGE_PARSE_WAIT, STAGE_SALT_WAIT
 
 
-def salt_wait_match_ids(db: Database, limit: int, now: datetime | None = None) -> list[int]:
+def salt_wait_match_ids(db: Database, limit: int, now: float | None = None) -> list[int]:
     """Matches waiting for a salt and not leased to a host, most urgent first."""
-    now = now or datetime.now(UTC)
+    now = time.time() if now is None else now
     query = {
         "stage": STAGE_SALT_WAIT,
         "$or": [{"salt_lease_until": None}, {"salt_lease_until": {"$lt": now}}],
@@ -29,7 +29,7 @@ def salt_wait_match_ids(db: Database, limit: int, now: datetime | None = None) -
 
 def salt_lease_take(db: Database, match_ids: list[int], host: str, seconds: float) -> int:
     """Lease matches to a host's retriever so no other batch takes them meanwhile."""
-    until = datetime.now(UTC) + timedelta(seconds=seconds)
+    until = time.time() + seconds
     result = db[MATCHES].update_many(
         {"_id": {"$in": match_ids}, "stage": STAGE_SALT_WAIT},
         {"$set": {"salt_lease_until": until, "salt_host": host}},
@@ -48,7 +48,7 @@ def salt_lease_release(db: Database, match_ids: list[int], reason: str | None = 
 
 def salt_record(db: Database, match_id: int, outcome: SaltOutcome, account: str | None) -> bool:
     """Store the GC's answer on the match: to parse_wait with its salt, or failed with why."""
-    now = datetime.now(UTC)
+    now = time.time()
     fields: dict = {
         "cluster": outcome.cluster,
         "replay_salt": outcome.replay_salt,

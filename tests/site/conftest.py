@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
+import time
 from pathlib import Path
 
 import pytest
@@ -89,8 +89,8 @@ def db():
     mongo[PARSED_MATCHES].replace_one({"_id": PARSED_MATCH_ID}, parsed)
     mongo[SCANNER].replace_one(
         {"_id": "sequence"},
-        {"_id": "sequence", "next_seq": 6303575075, "updated_at": datetime.now(UTC),
-         "last_match_start_time": int(datetime.now(UTC).timestamp()) - 95},
+        {"_id": "sequence", "next_seq": 6303575075, "updated_at": time.time(),
+         "last_match_start_time": int(time.time()) - 95},
         upsert=True,
     )  # fmt: skip
     return mongo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import UTC, datetime, timedelta
+import time
 
 from django.conf import settings
 
@@ -20,9 +20,9 @@ class RateLimited(Exception):
     """The requester has used up this hour's parse requests."""
 
 
-def parse_requests_recent(*, requester: str, now: datetime) -> int:
-    """How many parse requests `requester` made in the hour before `now`."""
-    since = now - timedelta(hours=1)
+def parse_requests_recent(*, requester: str, now: float) -> int:
+    """How many parse requests `requester` made in the hour before `now` (unix time)."""
+    since = now - 3600
     return mongo()[PARSE_REQUESTS].count_documents(
         {"requester": requester, "requested_at": {"$gte": since}}
     )
@@ -34,7 +34,7 @@ def parse_request_create(*, match_id: int, requester: str, ip: str) -> bool:
     The match goes to priority 0; an unknown match is created waiting for its replay salt.
     Returns whether a Prefect run was triggered. Raises RateLimited when over the hourly limit.
     """
-    now = datetime.now(UTC)
+    now = time.time()
     if parse_requests_recent(requester=requester, now=now) >= settings.PARSE_REQUESTS_PER_HOUR:
         raise RateLimited(requester)
     mongo()[PARSE_REQUESTS].insert_one(

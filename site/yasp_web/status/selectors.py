@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tasks.storage.schema import MATCHES, PARSED_MATCHES, SCANNER
@@ -21,10 +20,8 @@ def scanner_state(now: float | None = None) -> dict[str, Any] | None:
     state = {k: doc.get(k) for k in ("next_seq", "updated_at", "last_match_start_time")}
     if isinstance(doc.get("last_match_start_time"), (int, float)):
         state["lag_s"] = int(now - doc["last_match_start_time"])
-    if isinstance(doc.get("updated_at"), datetime):
-        updated = doc["updated_at"]
-        updated = updated if updated.tzinfo else updated.replace(tzinfo=UTC)
-        state["updated_ago_s"] = int(now - updated.timestamp())
+    if isinstance(doc.get("updated_at"), (int, float)):
+        state["updated_ago_s"] = int(now - doc["updated_at"])
     return state
 
 
@@ -36,14 +33,14 @@ def matches_by_stage() -> list[dict[str, Any]]:
                   key=lambda g: g["stage"])  # fmt: skip
 
 
-def pipeline_rates(now: datetime | None = None) -> dict[str, int]:
+def pipeline_rates(now: float | None = None) -> dict[str, int]:
     """Replays parsed and salts retrieved in the last hour and the last day.
 
-    Reads `parsed_matches.parsed_at` and `matches.salt_fetched_at`, which the pipeline writes.
+    Reads `parsed_matches.parsed_at` and `matches.salt_fetched_at` (unix time).
     """
-    now = now or datetime.now(UTC)
+    now = time.time() if now is None else now
     rates = {}
-    for window, delta in (("hour", timedelta(hours=1)), ("day", timedelta(days=1))):
+    for window, delta in (("hour", 3600), ("day", 86400)):
         since = now - delta
         rates[f"parsed_{window}"] = mongo()[PARSED_MATCHES].count_documents(
             {"parsed_at": {"$gte": since}}
