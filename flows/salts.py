@@ -104,6 +104,23 @@ def salts_fetch(host: str, match_ids: list[int]) -> dict[str, int]:
     return counts
 
 
+def retriever_hosts_record(
+    db: Any, stats: dict[str, dict[str, Any] | None], quota_left: dict[str, int]
+) -> None:
+    """Keep each host's last answer in `retriever_hosts`, which the status page shows."""
+    now = time.time()
+    for host, answer in stats.items():
+        report = {
+            "reachable": answer is not None,
+            "quota_left": quota_left.get(host, 0),
+            "checked_at": now,
+        }
+        if answer is not None:
+            report["accounts_ready"] = answer.get("accounts_ready", 0)
+            report["accounts_total"] = answer.get("accounts_total", 0)
+        db["retriever_hosts"].update_one({"_id": host}, {"$set": report}, upsert=True)
+
+
 @flow(name="salts-dispatch")
 def salts_dispatch(limit: int = 500, wait_seconds: float = 0) -> list[dict[str, Any]]:
     """Send matches waiting for a salt, in batches, to the hosts with quota left."""
@@ -112,6 +129,7 @@ def salts_dispatch(limit: int = 500, wait_seconds: float = 0) -> list[dict[str, 
     stats = {host: retriever_stats(url) for host, url in config.retriever_hosts.items()}
     quota_left = quota_left_by_host(stats)
     db = database()
+    retriever_hosts_record(db, stats, quota_left)
     match_ids = salt_wait_match_ids(db, min(limit, sum(quota_left.values())))
     plan = batches_plan(match_ids, quota_left, config.salt_batch_size)
     runs = []
