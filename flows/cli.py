@@ -133,6 +133,20 @@ def command_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_parse_file(args: argparse.Namespace) -> int:
+    """Parse a local replay file (.dem or .dem.bz2) and print its summary."""
+    from flows.parse_cli import main as parse_file_main
+
+    return parse_file_main([args.path])
+
+
+def command_import_opendota(args: argparse.Namespace) -> int:
+    """Import OpenDota-format match JSON files (match, player rows, parsed data)."""
+    from tasks.opendota.import_cli import main as import_main
+
+    return import_main(args.files)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every `yasp` command."""
     root = argparse.ArgumentParser(prog="yasp", description="Dota 2 match-statistics pipeline")
@@ -170,6 +184,14 @@ def parser() -> argparse.ArgumentParser:
     profiles = commands.add_parser("profiles", help=command_profiles.__doc__)
     profiles.add_argument("ids", nargs="*", help="account ids or steamid64s")
     profiles.set_defaults(handler=command_profiles)
+
+    parse_file = commands.add_parser("parse-file", help=command_parse_file.__doc__)
+    parse_file.add_argument("path", help="a .dem or .dem.bz2 replay file")
+    parse_file.set_defaults(handler=command_parse_file)
+
+    import_opendota = commands.add_parser("import-opendota", help=command_import_opendota.__doc__)
+    import_opendota.add_argument("files", nargs="+", help="OpenDota match JSON files")
+    import_opendota.set_defaults(handler=command_import_opendota)
     return root
 
 
