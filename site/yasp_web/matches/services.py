@@ -8,7 +8,7 @@ import time
 
 from django.conf import settings
 
-from tasks.storage.schema import MATCHES, PRIORITY_REQUESTED, STAGE_SALT_WAIT
+from tasks.matches.requests import match_request
 from yasp_web.mongo import mongo
 
 log = logging.getLogger(__name__)
@@ -40,25 +40,19 @@ def parse_request_create(*, match_id: int, requester: str, ip: str) -> bool:
     mongo()[PARSE_REQUESTS].insert_one(
         {"match_id": match_id, "requester": requester, "ip": ip, "requested_at": now}
     )
-    mongo()[MATCHES].update_one(
-        {"_id": match_id},
-        {
-            "$set": {"priority": PRIORITY_REQUESTED, "requested_at": now},
-            "$setOnInsert": {"match_id": match_id, "stage": STAGE_SALT_WAIT, "created_at": now},
-        },
-        upsert=True,
-    )
+    match_request(mongo(), match_id=match_id, now=now)
     return parse_run_trigger(match_id=match_id)
 
 
 def parse_run_trigger(*, match_id: int) -> bool:
-    """Start the configured Prefect deployment for `match_id`, when Prefect is configured."""
+    """Start the configured dispatcher deployment for a new request, when Prefect is configured."""
     if not settings.PARSE_DEPLOYMENT or not os.environ.get("PREFECT_API_URL"):
         return False
     try:
         from prefect.deployments import run_deployment
 
-        run_deployment(name=settings.PARSE_DEPLOYMENT, parameters={"match_id": match_id}, timeout=0)
+        # The dispatcher takes requested matches first; the parse follows the salt by itself.
+        run_deployment(name=settings.PARSE_DEPLOYMENT, timeout=0)
     except Exception as error:  # noqa: BLE001 - the request is recorded; the scan picks it up
         log.warning("parse request for match %s: Prefect run not started: %s", match_id, error)
         return False
