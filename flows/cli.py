@@ -133,6 +133,53 @@ def command_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_up(args: argparse.Namespace) -> int:
+    """Run the whole pipeline locally: Prefect UI, workers, retriever, site, on bundled data."""
+    import signal
+
+    from infra.local.run import demo_start, match_accounts, pipeline_wait
+    from infra.local.stack import stack_start
+    from tasks.storage import mongo
+
+    home = settings().home / "up"
+    print("starting yasp on loopback (this takes a minute on a small machine)")
+    stack = stack_start(home)
+    # SIGTERM (systemd, CI, kill) stops everything too, not only Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        os.environ.update(YASP_MONGO_URL=stack.mongo.url, PREFECT_API_URL=stack.prefect_api)
+        settings.cache_clear()
+        mongo.server_stop()
+        db = mongo.database()
+        first_seq = min(m["match_seq_num"] for m in stack.threads[0].matches)
+        demo_start(stack, db, first_seq)
+        print("\npipeline running: scan -> replay salts -> parse (watch it in the Prefect UI)")
+        finished = pipeline_wait(stack, db, timeout=args.timeout)
+        print("\nwhat happened to each match:")
+        print(f"  {'match_id':<11} {'why kept':<10} {'replay salt':<34} parse")
+        for account in match_accounts(db):
+            print(account.line())
+        if not finished:
+            print(f"\nstill busy after {args.timeout:.0f} s; see {stack.supervisor.log_dir}")
+        print(f"\nPrefect UI  {stack.prefect_url}")
+        print(f"site        {stack.site_url}  (status: {stack.site_url}/status/)")
+        if args.exit_when_done:
+            return 0 if finished else 1
+        print("\nrunning; Ctrl-C stops everything")
+        while not stack.supervisor.check():
+            import time
+
+            time.sleep(1)
+        print(f"stopped unexpectedly: {', '.join(stack.supervisor.check())}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        print("stopping every process yasp started")
+        mongo.server_stop()
+        stack.stop()
+
+
 def command_parse_file(args: argparse.Namespace) -> int:
     """Parse a local replay file (.dem or .dem.bz2) and print its summary."""
     from flows.parse_cli import main as parse_file_main
@@ -184,6 +231,11 @@ def parser() -> argparse.ArgumentParser:
     profiles = commands.add_parser("profiles", help=command_profiles.__doc__)
     profiles.add_argument("ids", nargs="*", help="account ids or steamid64s")
     profiles.set_defaults(handler=command_profiles)
+
+    up = commands.add_parser("up", help=command_up.__doc__)
+    up.add_argument("--exit-when-done", action="store_true", help="stop after the account")
+    up.add_argument("--timeout", type=float, default=900, help="seconds to wait for the run")
+    up.set_defaults(handler=command_up)
 
     parse_file = commands.add_parser("parse-file", help=command_parse_file.__doc__)
     parse_file.add_argument("path", help="a .dem or .dem.bz2 replay file")

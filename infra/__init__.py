@@ -1,0 +1,1 @@
+"""How yasp runs: the one-machine stack here, production units and files beside it."""

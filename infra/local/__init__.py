@@ -1,0 +1,1 @@
+"""The whole pipeline on one machine, on loopback, started and stopped by one command."""

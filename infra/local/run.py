@@ -1,0 +1,152 @@
+"""Drive the bundled real data through the running local stack and account for every match."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pymongo.database import Database
+
+from infra.local.stack import REQUESTED_MATCH_ID, LocalStack
+from tasks.matches.requests import match_request
+from tasks.players.tracking import player_track
+from tasks.storage.schema import (
+    MATCHES,
+    PARSED_MATCHES,
+    STAGE_FAILED,
+    STAGE_PARSE_WAIT,
+    STAGE_SALT_WAIT,
+)
+
+# Real account ids from the recorded pages: three from the 2019 page and the player in slot
+# 0 of match 1781962623, whose recorded GC answer says its replay expired.
+DEMO_ACCOUNT_IDS = (926048969, 143797060, 88397445, 120269134)
+WAITING = (STAGE_SALT_WAIT, STAGE_PARSE_WAIT)
+SETTLE_SECONDS = 8.0
+
+
+@dataclass(frozen=True)
+class MatchAccount:
+    """What happened to one match at each stage."""
+
+    match_id: int
+    kept: str
+    salt: str
+    parse: str
+    stage: str
+
+    def line(self) -> str:
+        return f"  {self.match_id:<11} {self.kept:<10} {self.salt:<34} {self.parse}"
+
+
+def _prefect(stack: LocalStack, method: str, path: str, body: dict | None = None) -> Any:
+    response = httpx.request(
+        method, f"{stack.prefect_api}{path}", json=body, timeout=30, trust_env=False
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def deployment_run(stack: LocalStack, name: str, parameters: dict[str, Any] | None = None) -> str:
+    """Create a flow run of deployment `flow/deployment`; its id."""
+    deployment = _prefect(stack, "GET", f"/deployments/name/{name}")
+    run = _prefect(
+        stack, "POST", f"/deployments/{deployment['id']}/create_flow_run",
+        {"parameters": parameters or {}},
+    )  # fmt: skip
+    return run["id"]
+
+
+def active_flow_runs(stack: LocalStack) -> int:
+    """Flow runs that are running, pending, or scheduled to have started by now."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    running = _prefect(stack, "POST", "/flow_runs/count", {
+        "flow_runs": {"state": {"type": {"any_": ["PENDING", "RUNNING"]}}}
+    })  # fmt: skip
+    due = _prefect(stack, "POST", "/flow_runs/count", {
+        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}},
+                      "expected_start_time": {"before_": now}}
+    })  # fmt: skip
+    return int(running) + int(due)
+
+
+def demo_start(stack: LocalStack, db: Database, first_seq: int) -> None:
+    """Track the demo players, request a parse, and start the scan as the schedule would."""
+    for account_id in DEMO_ACCOUNT_IDS:
+        player_track(db, account_id=account_id, permanent=True)
+    match_request(db, match_id=REQUESTED_MATCH_ID)
+    deployment_run(
+        stack,
+        "sequence-scan/live",
+        {"start_seq": first_seq, "max_pages": 20, "stop_when_caught_up": True},
+    )
+    deployment_run(stack, "salts-dispatch/dispatch")  # as the site does for a request
+
+
+def _waiting(db: Database) -> int:
+    return db[MATCHES].count_documents({"stage": {"$in": list(WAITING)}})
+
+
+def pipeline_wait(stack: LocalStack, db: Database, *, timeout: float, log: Any = print) -> bool:
+    """Wait until no match waits for a stage and no flow run is due; False on timeout."""
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    last = ""
+    while time.monotonic() < deadline:
+        dead = stack.supervisor.check()
+        if dead:
+            raise RuntimeError(f"stopped unexpectedly: {', '.join(dead)} (see logs)")
+        stages = stage_counts(db)
+        summary = ", ".join(f"{stage} {count}" for stage, count in sorted(stages.items()))
+        if summary != last:
+            log(f"  [{time.strftime('%H:%M:%S')}] matches: {summary or 'none yet'}")
+            last = summary
+        busy = _waiting(db) > 0 or active_flow_runs(stack) > 0 or not stages
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= SETTLE_SECONDS:
+            return True
+        time.sleep(1.0)
+    return False
+
+
+def stage_counts(db: Database) -> dict[str, int]:
+    """Matches per stage."""
+    counts: dict[str, int] = {}
+    for doc in db[MATCHES].find({}, {"stage": 1}):
+        counts[doc.get("stage", "?")] = counts.get(doc.get("stage", "?"), 0) + 1
+    return counts
+
+
+def match_accounts(db: Database) -> list[MatchAccount]:
+    """Every stored match with what each stage did to it, most urgent first."""
+    parsed_sources = {
+        doc["_id"]: doc.get("source", "?") for doc in db[PARSED_MATCHES].find({}, {"source": 1})
+    }
+    accounts = []
+    for match in db[MATCHES].find({}).sort([("priority", 1), ("_id", 1)]):
+        failed_at = match.get("failed_stage") if match.get("stage") == STAGE_FAILED else None
+        reason = match.get("stage_reason", "")
+        if match.get("replay_salt") is not None:
+            salt = f"cluster {match.get('cluster')}, salt {match['replay_salt']}"
+            if failed_at == "salt":
+                salt += f" ({reason})"
+        elif failed_at == "salt":
+            salt = f"no salt: {reason}"
+        else:
+            salt = "waiting" if match.get("stage") == STAGE_SALT_WAIT else "-"
+        if match["_id"] in parsed_sources:
+            parse = f"parsed (from {parsed_sources[match['_id']]})"
+        elif failed_at == "parse":
+            parse = f"failed: {reason}"
+        elif failed_at == "salt":
+            parse = "not attempted"
+        else:
+            parse = match.get("stage", "?")
+        kept = "requested" if match.get("priority") == 0 else match.get("kept_reason", "?")
+        accounts.append(MatchAccount(match["_id"], kept, salt, parse, match.get("stage", "?")))
+    return accounts
