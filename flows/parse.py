@@ -7,7 +7,9 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 
+from tasks.failpoints import failpoint
 from tasks.replay import failures
 from tasks.replay.config import replay_settings
 from tasks.replay.failures import ReplayFailure
@@ -53,7 +55,7 @@ def replay_fetch_parse(match_id: int, cluster: int, replay_salt: int) -> dict[st
     return {"document": run.document, "stats": run.stats, "url": url}
 
 
-@task(name="parsed-match-save")
+@task(name="parsed-match-save", cache_policy=NO_CACHE)
 def parsed_match_store(match_id: int, document: dict[str, Any]) -> None:
     """Save the parsed document and mark the match parsed."""
     parsed_match_save(database(), match_id=match_id, document=document)
@@ -83,6 +85,7 @@ def parse_match(match_id: int) -> str:
         result = replay_fetch_parse(match_id, match["cluster"], match["replay_salt"])
     except ReplayFailure as failure:
         return _failure_record(match, failure, now)
+    failpoint("parse.before_save")
     parsed_match_store(match_id, result["document"])
     _artifact(match_id, "parsed", result["stats"])
     return "parsed"

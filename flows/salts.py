@@ -12,8 +12,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.deployments import run_deployment
 
+from tasks.failpoints import failpoint
 from tasks.retriever.answers import OUTCOME_SALTED, salt_outcome
 from tasks.retriever.client import (
     QuotaRefused,
@@ -52,6 +54,7 @@ def _retry_worthwhile(task: Any, task_run: Any, state: Any) -> bool:
     retry_delay_seconds=[30, 120, 600],
     retry_jitter_factor=0.2,
     retry_condition_fn=_retry_worthwhile,
+    cache_policy=NO_CACHE,
 )
 def salt_fetch(match_id: int, url: str) -> str:
     """Ask the retriever for a match's salt and record the answer; returns the outcome."""
@@ -59,6 +62,7 @@ def salt_fetch(match_id: int, url: str) -> str:
     outcome = salt_outcome(details)
     if outcome.outcome not in (OUTCOME_SALTED, "failed"):
         raise RetryableSaltError(f"match {match_id}: {outcome.reason}")
+    failpoint("salts.before_record")
     salt_record(database(), match_id, outcome, details.get("account"))
     return outcome.reason or OUTCOME_SALTED
 
