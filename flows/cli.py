@@ -137,7 +137,7 @@ def command_up(args: argparse.Namespace) -> int:
     """Run the whole pipeline locally: Prefect UI, workers, retriever, site, on bundled data."""
     import signal
 
-    from infra.local.run import demo_start, match_accounts, pipeline_wait
+    from infra.local.run import match_accounts, pipeline_run
     from infra.local.stack import stack_start
     from tasks.storage import mongo
 
@@ -152,11 +152,10 @@ def command_up(args: argparse.Namespace) -> int:
         mongo.server_stop()
         db = mongo.database()
         first_seq = min(m["match_seq_num"] for m in stack.threads[0].matches)
-        demo_start(stack, db, first_seq)
         print("\npipeline running: scan -> replay salts -> parse (watch it in the Prefect UI)")
-        finished = pipeline_wait(stack, db, timeout=args.timeout)
+        finished = pipeline_run(stack, db, first_seq, timeout=args.timeout)
         print("\nwhat happened to each match:")
-        print(f"  {'match_id':<11} {'why kept':<10} {'replay salt':<34} parse")
+        print(f"  {'match_id':<11} {'why kept':<10} {'replay salt':<40} parse")
         for account in match_accounts(db):
             print(account.line())
         if not finished:

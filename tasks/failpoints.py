@@ -1,8 +1,10 @@
 """Named points where crash tests can stop a real process at a precise moment.
 
 `YASP_FAILPOINTS="scan.after_save=sleep:30"` makes `failpoint("scan.after_save")` sleep,
-so a test can SIGKILL the process right there; `=exit` ends the process at once.
-Unset (the normal case), a failpoint costs one dictionary lookup.
+so a test can SIGKILL the process right there; `=exit` ends the process at once. With
+`YASP_FAILPOINT_DIR` set, a process reaching a failpoint first writes its pid to
+`<dir>/<name>`, so a test knows when and whom to kill. Unset (the normal case), a
+failpoint costs one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ def failpoint(name: str) -> None:
     action = _configured().get(name)
     if action is None:
         return
+    marks = os.environ.get("YASP_FAILPOINT_DIR")
+    if marks:
+        os.makedirs(marks, exist_ok=True)
+        with open(os.path.join(marks, name), "a") as mark:
+            mark.write(f"{os.getpid()}\n")
     if action == "exit":
         os._exit(137)
     if action.startswith("sleep:"):

@@ -38,13 +38,23 @@ class MatchAccount:
     stage: str
 
     def line(self) -> str:
-        return f"  {self.match_id:<11} {self.kept:<10} {self.salt:<34} {self.parse}"
+        return f"  {self.match_id:<11} {self.kept:<10} {self.salt:<40} {self.parse}"
 
 
 def _prefect(stack: LocalStack, method: str, path: str, body: dict | None = None) -> Any:
-    response = httpx.request(
-        method, f"{stack.prefect_api}{path}", json=body, timeout=30, trust_env=False
-    )
+    # A busy local Prefect server (SQLite) answers 503 now and then: try again shortly.
+    for attempt in range(6):
+        try:
+            response = httpx.request(
+                method, f"{stack.prefect_api}{path}", json=body, timeout=30, trust_env=False
+            )
+            if response.status_code < 500:
+                response.raise_for_status()
+                return response.json()
+        except httpx.TransportError:
+            if attempt == 5:
+                raise
+        time.sleep(0.5 * 2**attempt)
     response.raise_for_status()
     return response.json()
 
@@ -145,8 +155,35 @@ def match_accounts(db: Database) -> list[MatchAccount]:
             parse = f"failed: {reason}"
         elif failed_at == "salt":
             parse = "not attempted"
+            if match.get("opendota_reason"):
+                parse += f"; OpenDota: {match['opendota_reason']}"
         else:
             parse = match.get("stage", "?")
         kept = "requested" if match.get("priority") == 0 else match.get("kept_reason", "?")
         accounts.append(MatchAccount(match["_id"], kept, salt, parse, match.get("stage", "?")))
     return accounts
+
+
+def final_states(db: Database) -> dict[int, tuple[str, str]]:
+    """Each match's last stage and why: the parsed data's source, or the failure reason."""
+    sources = {doc["_id"]: doc.get("source") for doc in db[PARSED_MATCHES].find({}, {"source": 1})}
+    return {
+        match["_id"]: (match.get("stage"), sources.get(match["_id"]) or match.get("stage_reason"))
+        for match in db[MATCHES].find({}, {"stage": 1, "stage_reason": 1})
+    }
+
+
+def pipeline_run(
+    stack: LocalStack, db: Database, first_seq: int, *, timeout: float, log: Any = print
+) -> bool:
+    """Scan, salts and parses until quiet, then the opted-in OpenDota fallback; True if done."""
+    started = time.monotonic()
+    demo_start(stack, db, first_seq)
+    if not pipeline_wait(stack, db, timeout=timeout, log=log):
+        return False
+    if "YASP_OPENDOTA_URL" in stack.env:
+        log("  replays that expired unparsed: asking the OpenDota stand-in (opendota-fallback)")
+        deployment_run(stack, "opendota-fallback/fallback", {"limit": 60})
+        left = timeout - (time.monotonic() - started)
+        return pipeline_wait(stack, db, timeout=max(left, 60), log=log)
+    return True

@@ -25,8 +25,23 @@ from standins.steam_webapi import SteamWebApiStandIn
 from tasks.config import REPO_ROOT, settings
 from tasks.storage import embedded
 
-HOST_NAME = "local"
-POOLS = ("scan", "parse", "maintenance", f"retriever-{HOST_NAME}")
+SHARED_POOLS = ("scan", "parse", "maintenance")
+
+
+@dataclass(frozen=True)
+class RetrieverHost:
+    """One retriever "host": its own process, address, quota ledger and work pool."""
+
+    name: str = "local"
+    bind: str = "127.0.0.1"
+    host_daily_limit: int = 500
+    # Extra per-match GC answers for this host's offline session (delays, failures).
+    gc_matches: tuple[tuple[int, str, float], ...] = ()
+
+    @property
+    def pool(self) -> str:
+        return f"retriever-{self.name}"
+
 
 # The one real Source 2 replay we have: a client recording of a bot lobby whose game state
 # says match 3223722713. No GC recording exists for it, so the offline GC answers it with
@@ -34,6 +49,32 @@ POOLS = ("scan", "parse", "maintenance", f"retriever-{HOST_NAME}")
 REQUESTED_MATCH_ID = 3223722713
 REQUESTED_MATCH_SALT_FROM = 7490235544
 BOT_LOBBY_REPLAY = Path("replays") / "client-bot-lobby-2024.server-path.dem.bz2"
+
+
+RETRIEVER_DEPLOYMENT = "retriever-{{ $YASP_RETRIEVER_HOST_NAME }}"
+HEARTBEAT_SECONDS = 30  # the least Prefect allows
+CRASH_AFTER_SECONDS = 75  # two missed heartbeats and some slack
+AUTOMATIONS_DIR = REPO_ROOT / "infra" / "automations"
+
+
+def automations_create(prefect_api: str, *, crash_after_seconds: int | None = None) -> None:
+    """Create the automations in infra/automations that the server does not have yet."""
+    import yaml
+
+    existing = httpx.post(f"{prefect_api}/automations/filter", json={}, timeout=30, trust_env=False)
+    existing.raise_for_status()
+    names = {automation["name"] for automation in existing.json()}
+    for path in sorted(AUTOMATIONS_DIR.glob("*.yaml")):
+        for automation in yaml.safe_load(path.read_text())["automations"]:
+            if automation["name"] in names:
+                continue
+            if crash_after_seconds and automation["trigger"].get("posture") == "Proactive":
+                automation["trigger"]["within"] = crash_after_seconds
+            response = httpx.post(
+                f"{prefect_api}/automations/", json=automation, timeout=30, trust_env=False
+            )
+            if response.status_code >= 400:
+                raise RuntimeError(f"automation {automation['name']}: {response.text}")
 
 
 def _preferred_port(port: int) -> int:
@@ -58,7 +99,25 @@ class LocalStack:
     threads: list[Any] = field(default_factory=list)
     prefect_url: str = ""
     site_url: str = ""
-    retriever_url: str = ""
+    retriever_urls: dict[str, str] = field(default_factory=dict)
+    retriever_envs: dict[str, dict[str, str]] = field(default_factory=dict)
+    worker_envs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def worker_start(self, pool: str) -> None:
+        """(Re)start the worker of a work pool."""
+        self.supervisor.start(
+            f"worker-{pool}",
+            python_module("prefect", "worker", "start", "--pool", pool, "--type", "process"),
+            self.worker_envs.get(pool, self.env), REPO_ROOT,
+        )  # fmt: skip
+
+    def retriever_start(self, host: str) -> None:
+        """(Re)start a host's retriever and wait until it answers."""
+        process = self.supervisor.start(
+            f"retriever-{host}", python_module("tasks.retriever.serve"),
+            self.retriever_envs[host], REPO_ROOT,
+        )  # fmt: skip
+        wait_http(f"{self.retriever_urls[host]}/health", timeout=60, process=process)
 
     @property
     def prefect_api(self) -> str:
@@ -91,10 +150,14 @@ def _recorded_salt(match_id: int) -> int:
     return int(recorded_match_details(settings().data_dir)[match_id]["match"]["replay_salt"])
 
 
-def _gc_script(home: Path) -> Path:
-    path = home / "gc-script.json"
-    script = {"matches": {str(REQUESTED_MATCH_ID): {"answer": f"like:{REQUESTED_MATCH_SALT_FROM}"}}}
-    path.write_text(json.dumps(script))
+def _gc_script(home: Path, host: RetrieverHost) -> Path:
+    path = home / f"gc-script-{host.name}.json"
+    matches: dict[str, dict[str, Any]] = {
+        str(REQUESTED_MATCH_ID): {"answer": f"like:{REQUESTED_MATCH_SALT_FROM}"}
+    }
+    for match_id, answer, delay in host.gc_matches:
+        matches[str(match_id)] = {"answer": answer, "delay": delay}
+    path.write_text(json.dumps({"matches": matches}))
     return path
 
 
@@ -106,19 +169,42 @@ def _opendota_standin() -> Any | None:
     return OpenDotaStandIn(settings().data_dir).start()
 
 
-def stack_start(home: Path, *, log: Any = print) -> LocalStack:
-    """Start every service of the pipeline on loopback; returns once all answer."""
+def stack_start(
+    home: Path,
+    *,
+    retrievers: tuple[RetrieverHost, ...] = (RetrieverHost(),),
+    failpoints: dict[str, str] | None = None,
+    settings_extra: dict[str, str] | None = None,
+    site: bool = True,
+    log: Any = print,
+) -> LocalStack:
+    """Start every service of the pipeline on loopback; returns once all answer.
+
+    Args:
+        home: state directory (MongoDB data, Prefect database, logs).
+        retrievers: the retriever hosts, each with its own address, quota and work pool.
+        failpoints: `YASP_FAILPOINTS` per work pool, for crash tests.
+        settings_extra: more environment for every process (tests tune settings here).
+        site: also start the Django site.
+    """
     home.mkdir(parents=True, exist_ok=True)
     stack = LocalStack(home=home, supervisor=Supervisor(home / "logs"))
     try:
-        _start(stack, log)
+        _start(stack, retrievers, failpoints or {}, settings_extra or {}, site, log)
     except BaseException:
         stack.stop()
         raise
     return stack
 
 
-def _start(stack: LocalStack, log: Any) -> None:
+def _start(
+    stack: LocalStack,
+    retrievers: tuple[RetrieverHost, ...],
+    failpoints: dict[str, str],
+    settings_extra: dict[str, str],
+    site: bool,
+    log: Any,
+) -> None:
     home = stack.home
     mongo_home = home / "stack-mongo"
     existing = embedded.running_server(mongo_home)
@@ -136,8 +222,8 @@ def _start(stack: LocalStack, log: Any) -> None:
 
     prefect_port = _preferred_port(4200)
     stack.prefect_url = f"http://127.0.0.1:{prefect_port}"
-    retriever_port = free_port()
-    stack.retriever_url = f"http://127.0.0.1:{retriever_port}"
+    for host in retrievers:
+        stack.retriever_urls[host.name] = f"http://{host.bind}:{free_port(host.bind)}"
     stack.env = {
         **os.environ,
         "PYTHONPATH": str(REPO_ROOT),
@@ -152,15 +238,18 @@ def _start(stack: LocalStack, log: Any) -> None:
         "YASP_REPLAY_BASE_URL": replays.base_url,
         # Recorded replays are there or never will be: a 404 is final at once here.
         "YASP_REPLAY_MISSING_WINDOW": "0",
-        "YASP_RETRIEVER_HOST_NAME": HOST_NAME,
-        "YASP_RETRIEVER_HOSTS": f"{HOST_NAME}={stack.retriever_url}",
+        "YASP_RETRIEVER_HOSTS": ",".join(f"{k}={v}" for k, v in stack.retriever_urls.items()),
         "YASP_SALT_RETRY_DELAYS": "[1, 2, 5]",
         "PREFECT_API_URL": f"{stack.prefect_url}/api",
         "PREFECT_HOME": str(home / "prefect-client"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_WORKER_QUERY_SECONDS": "2",
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
+        # A salt batch whose worker died is offered to a retriever again after this.
+        "YASP_SALT_LEASE_SECONDS": "30",
         "PREFECT_LOGGING_LEVEL": "INFO",
     }
+    stack.env.update(settings_extra)
     if opendota is not None:
         stack.env["YASP_OPENDOTA_URL"] = opendota.url
         log(f"OpenDota API stand-in         {opendota.url}")
@@ -173,42 +262,49 @@ def _start(stack: LocalStack, log: Any) -> None:
         server_env, REPO_ROOT,
     )  # fmt: skip
     wait_http(f"{stack.prefect_api}/health", timeout=180, process=server)
+    automations_create(stack.prefect_api, crash_after_seconds=CRASH_AFTER_SECONDS)
     log(f"Prefect server and UI         {stack.prefect_url}")
 
-    retriever_env = {
-        **stack.env,
-        "YASP_RETRIEVER_OFFLINE": "1",
-        "YASP_RETRIEVER_ACCOUNTS": "offline-account-1:offline,offline-account-2:offline",
-        "YASP_RETRIEVER_PORT": str(retriever_port),
-        "YASP_RETRIEVER_STATE_DIR": str(home / "retriever"),
-        "YASP_RETRIEVER_STANDIN_SCRIPT": str(_gc_script(home)),
-        "YASP_RETRIEVER_REQUEST_GAP": "0.2",
-    }
-    retriever = stack.supervisor.start(
-        "retriever", python_module("tasks.retriever.serve"), retriever_env, REPO_ROOT
-    )
-    wait_http(f"{stack.retriever_url}/health", timeout=60, process=retriever)
-    log(f"retriever ({HOST_NAME}, offline GC)    {stack.retriever_url}")
+    for host in retrievers:
+        stack.retriever_envs[host.name] = {
+            **stack.env,
+            "YASP_RETRIEVER_OFFLINE": "1",
+            "YASP_RETRIEVER_HOST_NAME": host.name,
+            "YASP_RETRIEVER_ACCOUNTS": "offline-account-1:offline,offline-account-2:offline",
+            "YASP_RETRIEVER_BIND": host.bind,
+            "YASP_RETRIEVER_PORT": stack.retriever_urls[host.name].rsplit(":", 1)[1],
+            "YASP_RETRIEVER_STATE_DIR": str(home / f"retriever-{host.name}"),
+            "YASP_RETRIEVER_STANDIN_SCRIPT": str(_gc_script(home, host)),
+            "YASP_RETRIEVER_HOST_DAILY_LIMIT": str(host.host_daily_limit),
+            "YASP_RETRIEVER_REQUEST_GAP": "0.2",
+        }
+        stack.retriever_start(host.name)
+        log(f"retriever {host.name:<19} {stack.retriever_urls[host.name]}  (offline GC)")
 
-    for pool in POOLS:
+    pools = [*SHARED_POOLS, *(host.pool for host in retrievers)]
+    for pool in pools:
         response = httpx.post(
             f"{stack.prefect_api}/work_pools/", json={"name": pool, "type": "process"},
             timeout=30, trust_env=False,
         )  # fmt: skip
         if response.status_code not in (200, 201, 409):
             raise RuntimeError(f"work pool {pool}: HTTP {response.status_code} {response.text}")
-    stack.supervisor.run(
-        "prefect-deploy", python_module("prefect", "--no-prompt", "deploy", "--all"),
-        stack.env, REPO_ROOT,
-    )  # fmt: skip
-    log(f"deployed prefect.yaml; work pools {', '.join(POOLS)}")
-    for pool in POOLS:
-        stack.supervisor.start(
-            f"worker-{pool}",
-            python_module("prefect", "worker", "start", "--pool", pool, "--type", "process"),
-            stack.env, REPO_ROOT,
+    # prefect.yaml names the retriever deployment after YASP_RETRIEVER_HOST_NAME: all
+    # deployments with the first host, then that one again for each further host.
+    for index, host in enumerate(retrievers):
+        selection = ["--all"] if index == 0 else ["--name", RETRIEVER_DEPLOYMENT]
+        stack.supervisor.run(
+            f"prefect-deploy-{host.name}",
+            python_module("prefect", "--no-prompt", "deploy", *selection),
+            {**stack.env, "YASP_RETRIEVER_HOST_NAME": host.name}, REPO_ROOT,
         )  # fmt: skip
+    log(f"deployed prefect.yaml; work pools {', '.join(pools)}")
+    for pool in pools:
+        stack.worker_envs[pool] = {**stack.env, "YASP_FAILPOINTS": failpoints.get(pool, "")}
+        stack.worker_start(pool)
 
+    if not site:
+        return
     site_port = _preferred_port(8000)
     stack.site_url = f"http://127.0.0.1:{site_port}"
     site_env = {
