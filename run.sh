@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# yasp on one machine: `./run.sh demo` runs the offline scan, `./run.sh test` the test suite.
+# yasp on one machine: `./run.sh` runs the whole pipeline locally, `./run.sh test` the tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,12 +16,12 @@ venv_ready() {
     fi
 }
 
-command="${1:-demo}"
+command="${1:-up}"
 shift || true
 case "$command" in
-    demo)
+    up|demo)
         venv_ready
-        exec .venv/bin/yasp demo "$@"
+        exec .venv/bin/yasp "$command" "$@"
         ;;
     test)
         venv_ready
@@ -29,9 +29,12 @@ case "$command" in
         ;;
     bench)
         venv_ready
-        exec .venv/bin/python benchmarks/scan_bench.py "$@"
+        for bench in scan salt replay site; do
+            .venv/bin/python "benchmarks/${bench}_bench.py"
+        done
         ;;
     *)
+        venv_ready
         exec .venv/bin/yasp "$command" "$@"
         ;;
 esac
