@@ -68,7 +68,9 @@ def automations_create(prefect_api: str, *, crash_after_seconds: int | None = No
         for automation in yaml.safe_load(path.read_text())["automations"]:
             if automation["name"] in names:
                 continue
-            if crash_after_seconds and automation["trigger"].get("posture") == "Proactive":
+            if crash_after_seconds and "prefect.flow-run.heartbeat" in automation["trigger"].get(
+                "after", []
+            ):
                 automation["trigger"]["within"] = crash_after_seconds
             response = httpx.post(
                 f"{prefect_api}/automations/", json=automation, timeout=30, trust_env=False

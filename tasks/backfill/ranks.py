@@ -8,14 +8,13 @@ stops early (crash, no quota left) resumes the round and skips the players alrea
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from typing import Any
 
-import httpx
 from pymongo.database import Database
 
 from tasks.backfill.progress import backfill_progress, backfill_progress_save
 from tasks.retriever.answers import gc_int
+from tasks.retriever.client import RetrieverUnreachable, retriever_get
 from tasks.storage.schema import BACKFILLS, PLAYERS
 
 
@@ -27,31 +26,23 @@ class CardUnavailable(Exception):
     """The card could not be read now (GC timeout, retriever down); worth another try."""
 
 
-@lru_cache(maxsize=1)
-def _http() -> httpx.Client:
-    return httpx.Client(trust_env=False)
-
 
 def profile_card_fetch(url: str, account_id: int, timeout: float) -> dict[str, Any]:
     """Ask a retriever for a player's profile card; `{account_id, rank_tier, ...}`."""
     try:
-        response = _http().get(f"{url.rstrip('/')}/profile/{account_id}", timeout=timeout)
-    except httpx.HTTPError as error:
-        raise CardUnavailable(f"retriever at {url} unreachable: {type(error).__name__}") from None
-    if response.status_code == 200:
-        return response.json()
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    error = body.get("error", f"http_{response.status_code}")
-    if response.status_code == 429:
+        status, body = retriever_get(url, f"/profile/{account_id}", timeout)
+    except RetrieverUnreachable as error:
+        raise CardUnavailable(str(error)) from None
+    if status == 200:
+        return body
+    error = body.get("error", f"http_{status}")
+    if status == 429:
         raise HostUnusable(f"{error} ({body.get('scope')}) at {url}")
-    if response.status_code == 503:
+    if status == 503:
         raise HostUnusable(f"{error} at {url}")
-    if response.status_code in (500, 502, 504):
+    if status in (500, 502, 504):
         raise CardUnavailable(f"{error} at {url}")
-    raise RuntimeError(f"retriever at {url} answered {response.status_code}: {error}")
+    raise RuntimeError(f"retriever at {url} answered {status}: {error}")
 
 
 def rank_key(account_ids: list[int] | None) -> str:

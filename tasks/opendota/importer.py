@@ -68,14 +68,18 @@ def _match_save(*, db: Database, imported: Imported, now: float) -> int:
     match_id = imported.match_id
     match.pop("_id", None)
     stage = STAGE_PARSE_WAIT if match.get("replay_salt") else STAGE_SALT_WAIT
+    # A match we already hold (from Valve's own API) keeps its document; only a new one is
+    # created from the import, marked with where it came from.
     db[MATCHES].update_one(
         {"_id": match_id},
         {
-            "$set": {**match, "source": SOURCE, "updated_at": now},
-            "$setOnInsert": {"stage": stage, "priority": PRIORITY_TRACKED, "created_at": now},
+            "$setOnInsert": {
+                **match, "source": SOURCE, "stage": stage,
+                "priority": PRIORITY_TRACKED, "created_at": now,
+            },
         },
         upsert=True,
-    )
+    )  # fmt: skip
     rows = player_rows(match | {"match_id": match_id})
     if rows:
         db[PLAYER_MATCHES].bulk_write([ReplaceOne({"_id": r["_id"]}, r, upsert=True) for r in rows])

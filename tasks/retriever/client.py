@@ -32,23 +32,36 @@ def retriever_stats(url: str, timeout: float = 5.0) -> dict[str, Any] | None:
         return None
 
 
-def match_details_fetch(url: str, match_id: int, timeout: float) -> dict[str, Any]:
-    """Ask a retriever for a match's GC details; raises RetryableSaltError on passing failures."""
+class RetrieverUnreachable(Exception):
+    """No HTTP answer from the retriever (down, killed, network)."""
+
+
+def retriever_get(url: str, path: str, timeout: float) -> tuple[int, dict[str, Any]]:
+    """GET a retriever endpoint: its HTTP status and JSON body ({} when it sent none)."""
     try:
-        response = _http().get(f"{url.rstrip('/')}/match/{match_id}", timeout=timeout)
+        response = _http().get(f"{url.rstrip('/')}{path}", timeout=timeout)
     except httpx.HTTPError as error:
-        raise RetryableSaltError(
+        raise RetrieverUnreachable(
             f"retriever at {url} unreachable: {type(error).__name__}"
         ) from error
-    if response.status_code == 200:
-        return response.json()
     try:
         body = response.json()
     except ValueError:
         body = {}
-    error = body.get("error", f"http_{response.status_code}")
-    if response.status_code == 429:
+    return response.status_code, body if isinstance(body, dict) else {}
+
+
+def match_details_fetch(url: str, match_id: int, timeout: float) -> dict[str, Any]:
+    """Ask a retriever for a match's GC details; raises RetryableSaltError on passing failures."""
+    try:
+        status, body = retriever_get(url, f"/match/{match_id}", timeout)
+    except RetrieverUnreachable as error:
+        raise RetryableSaltError(str(error)) from error
+    if status == 200:
+        return body
+    error = body.get("error", f"http_{status}")
+    if status == 429:
         raise QuotaRefused(f"{error} ({body.get('scope')}) at {url}")
-    if response.status_code in (502, 503, 504, 500):
+    if status in (502, 503, 504, 500):
         raise RetryableSaltError(f"{error} at {url}")
-    raise RuntimeError(f"retriever at {url} answered {response.status_code}: {error}")
+    raise RuntimeError(f"retriever at {url} answered {status}: {error}")

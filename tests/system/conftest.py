@@ -34,6 +34,9 @@ def stack_factory(
     started: list[LocalStack] = []
 
     def start(**options) -> LocalStack:
+        # Other test packages set their own database names in the environment.
+        monkeypatch.setenv("YASP_MONGO_DB", "yasp_system")
+        settings.cache_clear()
         stack = stack_start(tmp_path / "home", site=False, **options)
         started.append(stack)
         monkeypatch.setenv("YASP_MONGO_URL", stack.mongo.url)
