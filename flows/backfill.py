@@ -175,8 +175,10 @@ def profile_refresh(account_ids: list[int] | None = None) -> dict:
     db = database()
     ids = sorted(account_ids or tracked_account_ids(db, days=settings().tracked_days))
     counts: Counter = Counter()
+    delays = settings().scan_page_retry_delays
+    batch_task = profiles_batch.with_options(retries=len(delays), retry_delay_seconds=delays)
     for start in range(0, len(ids), SUMMARIES_BATCH):
-        counts.update(profiles_batch(ids[start : start + SUMMARIES_BATCH]))
+        counts.update(batch_task(ids[start : start + SUMMARIES_BATCH]))
         if start + SUMMARIES_BATCH < len(ids):
             _pause()
     get_run_logger().info(

@@ -13,6 +13,37 @@ from tasks.config import settings
 DEMO_ACCOUNT_IDS = (926048969, 143797060, 88397445)
 
 
+def _account_id(text: str) -> int:
+    from tasks.players.ids import account_id_from
+
+    try:
+        return account_id_from(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a Dota account id or a steamid64"
+        ) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _seq(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a match_seq_num") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: match_seq_num cannot be negative")
+    return value
+
+
 def _print_scan(summary) -> None:  # noqa: ANN001 (ScanSummary, imported lazily)
     from tasks.scan.store import cursor_seq
     from tasks.storage.mongo import database
@@ -83,15 +114,10 @@ def command_scan(args: argparse.Namespace) -> int:
 
 def command_track(args: argparse.Namespace) -> int:
     """Mark players tracked by account id or steamid64."""
-    from tasks.players.ids import account_id_from
     from tasks.players.tracking import player_track, player_untrack
     from tasks.storage.mongo import database
 
-    try:
-        account_ids = [account_id_from(text) for text in args.ids]
-    except ValueError as error:
-        print(f"yasp track: {error}", file=sys.stderr)
-        return 2
+    account_ids = args.ids
     db = database()
     for account_id in account_ids:
         if args.untrack:
@@ -106,9 +132,8 @@ def command_track(args: argparse.Namespace) -> int:
 def command_history(args: argparse.Namespace) -> int:
     """Backfill a player's past matches (resumes where a previous run stopped)."""
     from flows.backfill import full_history
-    from tasks.players.ids import account_id_from
 
-    counts = full_history(account_id_from(args.id), page_size=args.page_size, restart=args.restart)
+    counts = full_history(args.id, page_size=args.page_size, restart=args.restart)
     print(", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
     return 0
 
@@ -117,6 +142,11 @@ def command_range(args: argparse.Namespace) -> int:
     """Re-read a range of sequence numbers and insert the kept matches not stored yet."""
     from flows.backfill import sequence_range_backfill
 
+    if args.to_seq <= args.from_seq:
+        print(
+            f"yasp range: TO ({args.to_seq}) must be above FROM ({args.from_seq})", file=sys.stderr
+        )
+        return 2
     counts = sequence_range_backfill(args.from_seq, args.to_seq, restart=args.restart)
     print(", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
     return 0
@@ -125,9 +155,8 @@ def command_range(args: argparse.Namespace) -> int:
 def command_profiles(args: argparse.Namespace) -> int:
     """Refresh players' names and avatars (all tracked players when no id is given)."""
     from flows.backfill import profile_refresh
-    from tasks.players.ids import account_id_from
 
-    ids = [account_id_from(text) for text in args.ids] or None
+    ids = args.ids or None
     counts = profile_refresh(ids)
     print(f"profiles: {counts.get('updated', 0)} updated, {counts.get('missing', 0)} missing")
     return 0
@@ -142,10 +171,16 @@ def command_up(args: argparse.Namespace) -> int:
     from tasks.storage import mongo
 
     home = settings().home / "up"
-    print("starting yasp on loopback (this takes a minute on a small machine)")
-    stack = stack_start(home)
-    # SIGTERM (systemd, CI, kill) stops everything too, not only Ctrl-C.
+    # SIGTERM (systemd, CI, kill) stops everything too, not only Ctrl-C, even mid-start.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print("starting yasp on loopback (this takes a minute on a small machine)")
+    try:
+        # The same embedded MongoDB as every other `yasp` command, so `yasp track` and the
+        # backfills in another terminal work on the running pipeline's data.
+        stack = stack_start(home, mongo_home=settings().home)
+    except KeyboardInterrupt:
+        print("stopped while starting; everything started so far is stopped")
+        return 130
     try:
         os.environ.update(YASP_MONGO_URL=stack.mongo.url, PREFECT_API_URL=stack.prefect_api)
         settings.cache_clear()
@@ -199,36 +234,36 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help=command_demo.__doc__)
-    demo.add_argument("--pages", type=int, default=20, help="pages to read at most")
+    demo.add_argument("--pages", type=_positive, default=20, help="pages to read at most")
     demo.set_defaults(handler=command_demo)
 
     scan = commands.add_parser("scan", help=command_scan.__doc__)
-    scan.add_argument("--pages", type=int, default=50, help="pages to read at most")
+    scan.add_argument("--pages", type=_positive, default=50, help="pages to read at most")
     scan.add_argument("--minutes", type=float, default=5.0, help="wall time at most")
-    scan.add_argument("--start-seq", type=int, help="first match_seq_num when no cursor exists")
+    scan.add_argument("--start-seq", type=_seq, help="first match_seq_num when no cursor exists")
     scan.add_argument("--stop-when-caught-up", action="store_true")
     scan.set_defaults(handler=command_scan)
 
     track = commands.add_parser("track", help=command_track.__doc__)
-    track.add_argument("ids", nargs="+", help="account ids or steamid64s")
+    track.add_argument("ids", nargs="+", type=_account_id, help="account ids or steamid64s")
     track.add_argument("--permanent", action="store_true", help="track regardless of visits")
     track.add_argument("--untrack", action="store_true", help="end permanent tracking")
     track.set_defaults(handler=command_track)
 
     history = commands.add_parser("history", help=command_history.__doc__)
-    history.add_argument("id", help="account id or steamid64")
-    history.add_argument("--page-size", type=int, default=100)
+    history.add_argument("id", type=_account_id, help="account id or steamid64")
+    history.add_argument("--page-size", type=_positive, default=100)
     history.add_argument("--restart", action="store_true", help="start again from the newest")
     history.set_defaults(handler=command_history)
 
     seq_range = commands.add_parser("range", help=command_range.__doc__)
-    seq_range.add_argument("from_seq", type=int)
-    seq_range.add_argument("to_seq", type=int)
+    seq_range.add_argument("from_seq", type=_seq)
+    seq_range.add_argument("to_seq", type=_seq)
     seq_range.add_argument("--restart", action="store_true")
     seq_range.set_defaults(handler=command_range)
 
     profiles = commands.add_parser("profiles", help=command_profiles.__doc__)
-    profiles.add_argument("ids", nargs="*", help="account ids or steamid64s")
+    profiles.add_argument("ids", nargs="*", type=_account_id, help="account ids or steamid64s")
     profiles.set_defaults(handler=command_profiles)
 
     up = commands.add_parser("up", help=command_up.__doc__)
@@ -250,6 +285,9 @@ def prefect_defaults() -> None:
     """Keep Prefect's local state beside yasp's, and send nothing anywhere."""
     os.environ.setdefault("PREFECT_HOME", str(settings().home / "prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary server creates its database on first start; a small busy machine needs
+    # longer than Prefect's default 20 s.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 
 def main(argv: list[str] | None = None) -> int:

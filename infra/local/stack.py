@@ -98,6 +98,7 @@ class LocalStack:
     supervisor: Supervisor
     env: dict[str, str] = field(default_factory=dict)
     mongo: embedded.EmbeddedServer | None = None
+    mongo_started: bool = False
     threads: list[Any] = field(default_factory=list)
     prefect_url: str = ""
     site_url: str = ""
@@ -131,9 +132,9 @@ class LocalStack:
         for server in self.threads:
             server.stop()
         self.threads.clear()
-        if self.mongo is not None:
+        if self.mongo is not None and self.mongo_started:
             self.mongo.stop()
-            self.mongo = None
+        self.mongo = None
 
 
 def _replay_host_root(home: Path) -> Path:
@@ -177,6 +178,7 @@ def stack_start(
     retrievers: tuple[RetrieverHost, ...] = (RetrieverHost(),),
     failpoints: dict[str, str] | None = None,
     settings_extra: dict[str, str] | None = None,
+    mongo_home: Path | None = None,
     site: bool = True,
     log: Any = print,
 ) -> LocalStack:
@@ -187,12 +189,13 @@ def stack_start(
         retrievers: the retriever hosts, each with its own address, quota and work pool.
         failpoints: `YASP_FAILPOINTS` per work pool, for crash tests.
         settings_extra: more environment for every process (tests tune settings here).
+        mongo_home: where the embedded MongoDB keeps its data (default: under `home`).
         site: also start the Django site.
     """
     home.mkdir(parents=True, exist_ok=True)
     stack = LocalStack(home=home, supervisor=Supervisor(home / "logs"))
     try:
-        _start(stack, retrievers, failpoints or {}, settings_extra or {}, site, log)
+        _start(stack, retrievers, failpoints or {}, settings_extra or {}, mongo_home, site, log)
     except BaseException:
         stack.stop()
         raise
@@ -204,13 +207,15 @@ def _start(
     retrievers: tuple[RetrieverHost, ...],
     failpoints: dict[str, str],
     settings_extra: dict[str, str],
+    mongo_home: Path | None,
     site: bool,
     log: Any,
 ) -> None:
     home = stack.home
-    mongo_home = home / "stack-mongo"
+    mongo_home = mongo_home or home / "stack-mongo"
     existing = embedded.running_server(mongo_home)
     stack.mongo = existing or embedded.server_start(mongo_home)
+    stack.mongo_started = existing is None
     log(f"MongoDB (embedded nx-27017)   {stack.mongo.url}  data in {stack.mongo.data_dir}")
 
     webapi = SteamWebApiStandIn(with_details=True).start()

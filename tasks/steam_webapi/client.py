@@ -74,7 +74,8 @@ class SteamWebApi:
         try:
             response = self.session.get(url, params=query, timeout=self.config.steam_api_timeout)
         except (requests.Timeout, requests.ConnectionError) as error:
-            raise ServerError(f"no answer from {path}: {type(error).__name__}") from error
+            # `from None`: the library's message holds the full URL, API key included.
+            raise ServerError(f"no answer from {path}: {type(error).__name__}") from None
         if response.status_code == 429:
             raise RateLimited(
                 f"HTTP 429 Too Many Requests from {path}",
@@ -93,11 +94,11 @@ class SteamWebApi:
             )
         try:
             body = response.json()
-        except ValueError as error:
+        except ValueError:
             snippet = response.text[:80].replace("\n", " ")
             raise MalformedResponse(
                 f"{path} answered with a body that is not JSON: {snippet!r}"
-            ) from error
+            ) from None
         if not isinstance(body, dict):
             raise MalformedResponse(f"{path} answered with JSON {type(body).__name__}, not object")
         return body

@@ -113,3 +113,15 @@ def test_a_page_without_a_matches_key_is_an_empty_list(steam_api):
 def test_server_error_is_retryable_and_rejection_is_not():
     assert ServerError("x").retryable and RateLimited("x").retryable
     assert not ApiRejected("x").retryable
+
+
+def test_the_api_key_never_appears_in_an_error_or_its_traceback(steam_api, monkeypatch):
+    import traceback
+
+    monkeypatch.setenv("YASP_STEAM_API_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("YASP_STEAM_API_KEYS", "SECRETKEY123")
+    settings.cache_clear()
+    with pytest.raises(ServerError) as raised:
+        sequence_page(SteamWebApi(), 1, 10)
+    text = "".join(traceback.format_exception(raised.value))
+    assert "SECRETKEY123" not in text

@@ -77,3 +77,32 @@ def test_unknown_match_offers_a_parse_request(client):
     response = client.get("/matches/123/")
     assert response.status_code == 404
     assert b"Request a parse" in response.content
+
+
+def test_a_requested_match_parsed_without_valve_details_shows_what_it_has(client, db):
+    from tasks.storage.schema import MATCHES, PARSED_MATCHES
+
+    db[MATCHES].insert_one({"_id": 3223722713, "match_id": 3223722713, "stage": "parsed",
+                            "priority": 0})  # fmt: skip
+    db[PARSED_MATCHES].insert_one({"_id": 3223722713, "source": "replay", "version": 1,
+                                   "chat": [], "objectives": [], "teamfights": []})  # fmt: skip
+    try:
+        response = client.get("/matches/3223722713/")
+        assert response.status_code == 200
+        assert b"Its replay was parsed (source: replay" in response.content
+    finally:
+        db[MATCHES].delete_one({"_id": 3223722713})
+        db[PARSED_MATCHES].delete_one({"_id": 3223722713})
+
+
+def test_a_requested_match_that_failed_says_why(client, db):
+    from tasks.storage.schema import MATCHES
+
+    db[MATCHES].insert_one({"_id": 5000000001, "match_id": 5000000001, "stage": "failed",
+                            "failed_stage": "salt", "stage_reason": "gc_not_found"})  # fmt: skip
+    try:
+        response = client.get("/matches/5000000001/")
+        assert response.status_code == 404
+        assert b"the pipeline stopped: gc_not_found" in response.content
+    finally:
+        db[MATCHES].delete_one({"_id": 5000000001})

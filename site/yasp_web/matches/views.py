@@ -19,10 +19,16 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         raise Http404("no such match")
     match = selectors.match_detail(match_id)
     if match is None or not match.get("players"):
-        return render(
-            request, "matches/unknown.html",
-            {"match_id": match_id, "requested": match is not None}, status=404,
-        )  # fmt: skip
+        # A requested match Valve's API never listed: say where it is and what it has.
+        parsed = selectors.match_parsed(match_id) if match is not None else None
+        context = {
+            "match_id": match_id,
+            "requested": match is not None,
+            "stage": (match or {}).get("stage"),
+            "reason": (match or {}).get("stage_reason"),
+            "parsed": parsed,
+        }
+        return render(request, "matches/unknown.html", context, status=200 if parsed else 404)
     parsed = selectors.match_parsed(match_id)
     context = {
         "match": match,
