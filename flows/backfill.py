@@ -13,7 +13,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 
-from flows.scan import _retry_transient, _steam_api
+from flows.scan import retry_if_transient, steam_api
 from tasks.backfill.history import (
     HistoryStep,
     history_key,
@@ -43,13 +43,13 @@ def _table(counts: Counter, **extra: object) -> list[dict[str, object]]:
 
 
 @task(name="history-page", retries=3, retry_delay_seconds=[10, 60, 300],
-      retry_condition_fn=_retry_transient, cache_policy=NO_CACHE)  # fmt: skip
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)  # fmt: skip
 def history_page_task(
     account_id: int, start_at_match_id: int | None, page_size: int, tracked: bool
 ) -> HistoryStep:
     """One page of a player's history: save what is missing, then record where it stopped."""
     return history_page_backfill(
-        database(), _steam_api(), account_id=account_id,
+        database(), steam_api(), account_id=account_id,
         start_at_match_id=start_at_match_id, page_size=page_size, tracked=tracked,
     )  # fmt: skip
 
@@ -108,13 +108,13 @@ def full_history(account_id: int, page_size: int = 100, restart: bool = False) -
 
 
 @task(name="sequence-range-page", retries=3, retry_delay_seconds=[10, 60, 300],
-      retry_condition_fn=_retry_transient, cache_policy=NO_CACHE)  # fmt: skip
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)  # fmt: skip
 def range_page_task(from_seq: int, to_seq: int, next_seq: int) -> RangeStep:
     """One page of a range backfill."""
     db = database()
     tracked = frozenset(tracked_account_ids(db, days=settings().tracked_days))
     return range_page_backfill(
-        db, _steam_api(), settings(), from_seq=from_seq, to_seq=to_seq,
+        db, steam_api(), settings(), from_seq=from_seq, to_seq=to_seq,
         next_seq=next_seq, tracked=tracked,
     )  # fmt: skip
 
@@ -159,10 +159,10 @@ def sequence_range_backfill(from_seq: int, to_seq: int, restart: bool = False) -
 
 
 @task(name="profiles-batch", retries=3, retry_delay_seconds=[10, 60, 300],
-      retry_condition_fn=_retry_transient, cache_policy=NO_CACHE)  # fmt: skip
+      retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)  # fmt: skip
 def profiles_batch(account_ids: list[int]) -> dict[str, int]:
     """Refresh one batch of at most 100 profiles."""
-    return profiles_refresh(database(), _steam_api(), account_ids)
+    return profiles_refresh(database(), steam_api(), account_ids)
 
 
 @flow(name="profile-refresh")

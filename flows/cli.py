@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable
 
 from tasks.config import settings
@@ -24,24 +25,23 @@ def _account_id(text: str) -> int:
         ) from None
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
+def _whole_number(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum`, named `what` in errors."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r}: {what} must be {minimum} or more")
+        return value
+
+    return parse
 
 
-def _seq(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a match_seq_num") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: match_seq_num cannot be negative")
-    return value
+_positive = _whole_number(1, "a whole number")
+_seq = _whole_number(0, "a match_seq_num")
 
 
 def _print_scan(summary) -> None:  # noqa: ANN001 (ScanSummary, imported lazily)
@@ -172,7 +172,7 @@ def command_up(args: argparse.Namespace) -> int:
 
     home = settings().home / "up"
     # SIGTERM (systemd, CI, kill) stops everything too, not only Ctrl-C, even mid-start.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print("starting yasp on loopback (this takes a minute on a small machine)")
     try:
         # The same embedded MongoDB as every other `yasp` command, so `yasp track` and the
@@ -201,8 +201,6 @@ def command_up(args: argparse.Namespace) -> int:
             return 0 if finished else 1
         print("\nrunning; Ctrl-C stops everything")
         while not stack.supervisor.check():
-            import time
-
             time.sleep(1)
         print(f"stopped unexpectedly: {', '.join(stack.supervisor.check())}", file=sys.stderr)
         return 1

@@ -24,15 +24,16 @@ _tracked = TrackedSet()
 _api: SteamWebApi | None = None
 
 
-def _steam_api() -> SteamWebApi:
+def steam_api() -> SteamWebApi:
+    """This process's Web API client (one connection pool), rebuilt when settings change."""
     global _api
     if _api is None or _api.config is not settings():
         _api = SteamWebApi(settings())
     return _api
 
 
-def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's callback)
-    """Retry a page only when Valve's side failed; a refused request stays failed."""
+def retry_if_transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's callback)
+    """Retry a Web API task only when Valve's side failed; a refused request stays failed."""
     error = state.result(raise_on_failure=False)
     return not isinstance(error, SteamApiError) or error.retryable
 
@@ -43,12 +44,12 @@ def _retry_transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's 
     task_run_name="scan-page-{start_seq}",
     retries=3,
     retry_delay_seconds=[10, 60, 300],
-    retry_condition_fn=_retry_transient,
+    retry_condition_fn=retry_if_transient,
     cache_policy=NO_CACHE,
 )
 def scan_page(start_seq: int) -> PageReport:
     """Fetch one sequence page, save its tracked matches, move the cursor past it."""
-    report = page_scan(database(), _steam_api(), settings(), start_seq, _tracked)
+    report = page_scan(database(), steam_api(), settings(), start_seq, _tracked)
     get_run_logger().info(report.line())
     return report
 

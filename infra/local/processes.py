@@ -21,6 +21,16 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+def preferred_port(port: int, host: str = "127.0.0.1") -> int:
+    """`port` when nobody listens on it, else any free port."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return free_port(host)
+    return port
+
+
 def wait_http(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
     """Wait until `url` answers 2xx, or fail naming what did not come up."""
     deadline = time.monotonic() + timeout

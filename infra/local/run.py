@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from pymongo.database import Database
 
+from flows.cli import DEMO_ACCOUNT_IDS as SCAN_DEMO_ACCOUNT_IDS
 from infra.local.stack import REQUESTED_MATCH_ID, LocalStack
 from tasks.matches.requests import match_request
 from tasks.players.tracking import player_track
@@ -20,9 +21,9 @@ from tasks.storage.schema import (
     STAGE_SALT_WAIT,
 )
 
-# Real account ids from the recorded pages: three from the 2019 page and the player in slot
-# 0 of match 1781962623, whose recorded GC answer says its replay expired.
-DEMO_ACCOUNT_IDS = (926048969, 143797060, 88397445, 120269134)
+# The scan demo's players plus the player in slot 0 of match 1781962623, whose recorded GC
+# answer says its replay expired.
+DEMO_ACCOUNT_IDS = (*SCAN_DEMO_ACCOUNT_IDS, 120269134)
 WAITING = (STAGE_SALT_WAIT, STAGE_PARSE_WAIT)
 SETTLE_SECONDS = 8.0
 STALE_SECONDS = 180

@@ -19,7 +19,13 @@ from typing import Any
 
 import httpx
 
-from infra.local.processes import Supervisor, free_port, python_module, wait_http
+from infra.local.processes import (
+    Supervisor,
+    free_port,
+    preferred_port,
+    python_module,
+    wait_http,
+)
 from standins.replay_cdn import ReplayCdn
 from standins.steam_webapi import SteamWebApiStandIn
 from tasks.config import REPO_ROOT, settings
@@ -77,17 +83,6 @@ def automations_create(prefect_api: str, *, crash_after_seconds: int | None = No
             )
             if response.status_code >= 400:
                 raise RuntimeError(f"automation {automation['name']}: {response.text}")
-
-
-def _preferred_port(port: int) -> int:
-    try:
-        import socket
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", port))
-        return port
-    except OSError:
-        return free_port()
 
 
 @dataclass
@@ -227,7 +222,7 @@ def _start(
     log(f"Steam Web API stand-in        {webapi.url}  ({len(webapi.matches)} recorded matches)")
     log(f"replay host stand-in          {replays.base_url}")
 
-    prefect_port = _preferred_port(4200)
+    prefect_port = preferred_port(4200)
     stack.prefect_url = f"http://127.0.0.1:{prefect_port}"
     for host in retrievers:
         stack.retriever_urls[host.name] = f"http://{host.bind}:{free_port(host.bind)}"
@@ -312,7 +307,7 @@ def _start(
 
     if not site:
         return
-    site_port = _preferred_port(8000)
+    site_port = preferred_port(8000)
     stack.site_url = f"http://127.0.0.1:{site_port}"
     site_env = {
         **stack.env,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pymongo import ReplaceOne
+from pymongo import ReplaceOne, UpdateOne
 from pymongo.database import Database
 
 from tasks.matches.documents import player_rows
@@ -83,10 +83,12 @@ def _match_save(*, db: Database, imported: Imported, now: float) -> int:
     rows = player_rows(match | {"match_id": match_id})
     if rows:
         db[PLAYER_MATCHES].bulk_write([ReplaceOne({"_id": r["_id"]}, r, upsert=True) for r in rows])
-    for account_id, name in imported.personanames.items():
-        db[PLAYERS].update_one(
-            {"_id": account_id}, {"$setOnInsert": {"personaname": name}}, upsert=True
-        )
+    names = [
+        UpdateOne({"_id": account_id}, {"$setOnInsert": {"personaname": name}}, upsert=True)
+        for account_id, name in imported.personanames.items()
+    ]
+    if names:
+        db[PLAYERS].bulk_write(names, ordered=False)
     return len(rows)
 
 

@@ -32,9 +32,10 @@ def parsed_match_save(db: Database, *, match_id: int, document: dict[str, Any]) 
         if key in match:
             stored[key] = match[key]
     db[PARSED_MATCHES].replace_one({"_id": match_id}, stored, upsert=True)
-    for player in document.get("players", []):
-        db[PLAYER_MATCHES].update_one(
-            {"_id": player_match_id(match_id, player["player_slot"])},
+    row_ids = [player_match_id(match_id, p["player_slot"]) for p in document.get("players", [])]
+    if row_ids:
+        db[PLAYER_MATCHES].update_many(
+            {"_id": {"$in": row_ids}},
             {"$set": {"parsed": True, "parsed_version": document.get("version")}},
         )
     db[MATCHES].update_one(
@@ -72,15 +73,14 @@ def match_parse_deferred(
 
 def matches_to_parse(db: Database, *, limit: int, now: float | None = None) -> list[int]:
     """Match ids waiting for a parse whose retry time (unix seconds, if any) has come."""
-    now = now or _now()
-    ids = []
-    for match in db[MATCHES].find({"stage": STAGE_PARSE_WAIT}).sort("priority", 1):
-        retry_at = match.get("parse_retry_at")
-        if retry_at is not None and retry_at > now:
-            continue
-        if match.get("replay_salt") is None or match.get("cluster") is None:
-            continue
-        ids.append(match["_id"])
-        if len(ids) >= limit:
-            break
-    return ids
+    now = _now() if now is None else now
+    # `$exists` as well: the embedded server lets `$ne: None` match a missing field.
+    known = {"$exists": True, "$ne": None}
+    query = {
+        "stage": STAGE_PARSE_WAIT,
+        "replay_salt": known,
+        "cluster": known,
+        "$or": [{"parse_retry_at": None}, {"parse_retry_at": {"$lte": now}}],
+    }
+    cursor = db[MATCHES].find(query, {"_id": 1}).sort("priority", 1).limit(limit)
+    return [match["_id"] for match in cursor]
