@@ -175,9 +175,9 @@ def command_up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     print("starting yasp on loopback (this takes a minute on a small machine)")
     try:
-        # The same embedded MongoDB as every other `yasp` command, so `yasp track` and the
-        # backfills in another terminal work on the running pipeline's data.
-        stack = stack_start(home, mongo_home=settings().home)
+        # Its own database, so the scan-only demo's cursor never hides matches from this run;
+        # point other commands at it with the YASP_MONGO_URL printed below.
+        stack = stack_start(home)
     except KeyboardInterrupt:
         print("stopped while starting; everything started so far is stopped")
         return 130

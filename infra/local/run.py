@@ -27,6 +27,7 @@ DEMO_ACCOUNT_IDS = (*SCAN_DEMO_ACCOUNT_IDS, 120269134)
 WAITING = (STAGE_SALT_WAIT, STAGE_PARSE_WAIT)
 SETTLE_SECONDS = 8.0
 STALE_SECONDS = 180
+ATTEMPTS = 14
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class MatchAccount:
 
 
 def _prefect(stack: LocalStack, method: str, path: str, body: dict | None = None) -> Any:
-    # A busy local Prefect server (SQLite) answers 503 now and then: try again shortly.
-    for attempt in range(6):
+    # A busy local Prefect server (SQLite) answers 503 now and then, for a minute or more
+    # right after a restart while it catches up on missed schedules: keep trying for ~3 min.
+    for attempt in range(ATTEMPTS):
         try:
             response = httpx.request(
                 method, f"{stack.prefect_api}{path}", json=body, timeout=30, trust_env=False
@@ -54,9 +56,9 @@ def _prefect(stack: LocalStack, method: str, path: str, body: dict | None = None
                 response.raise_for_status()
                 return response.json()
         except httpx.TransportError:
-            if attempt == 5:
+            if attempt == ATTEMPTS - 1:
                 raise
-        time.sleep(0.5 * 2**attempt)
+        time.sleep(min(20.0, 0.5 * 2**attempt))
     response.raise_for_status()
     return response.json()
 

@@ -173,7 +173,6 @@ def stack_start(
     retrievers: tuple[RetrieverHost, ...] = (RetrieverHost(),),
     failpoints: dict[str, str] | None = None,
     settings_extra: dict[str, str] | None = None,
-    mongo_home: Path | None = None,
     site: bool = True,
     log: Any = print,
 ) -> LocalStack:
@@ -184,13 +183,12 @@ def stack_start(
         retrievers: the retriever hosts, each with its own address, quota and work pool.
         failpoints: `YASP_FAILPOINTS` per work pool, for crash tests.
         settings_extra: more environment for every process (tests tune settings here).
-        mongo_home: where the embedded MongoDB keeps its data (default: under `home`).
         site: also start the Django site.
     """
     home.mkdir(parents=True, exist_ok=True)
     stack = LocalStack(home=home, supervisor=Supervisor(home / "logs"))
     try:
-        _start(stack, retrievers, failpoints or {}, settings_extra or {}, mongo_home, site, log)
+        _start(stack, retrievers, failpoints or {}, settings_extra or {}, site, log)
     except BaseException:
         stack.stop()
         raise
@@ -202,12 +200,11 @@ def _start(
     retrievers: tuple[RetrieverHost, ...],
     failpoints: dict[str, str],
     settings_extra: dict[str, str],
-    mongo_home: Path | None,
     site: bool,
     log: Any,
 ) -> None:
     home = stack.home
-    mongo_home = mongo_home or home / "stack-mongo"
+    mongo_home = home / "stack-mongo"
     existing = embedded.running_server(mongo_home)
     stack.mongo = existing or embedded.server_start(mongo_home)
     stack.mongo_started = existing is None
